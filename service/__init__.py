@@ -1,0 +1,30 @@
+"""Rolegate: who may do what in an organization's dashboard."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import api, cli, config, errors
+from .engine import Engine
+from .extensions import db, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.DEFAULTS)
+    if test_config is None:
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    config.finish(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    app.extensions["rolegate.engine"] = Engine(app.config.get("POLICY_DIR"))
+    errors.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app
+

@@ -1,0 +1,129 @@
+"""Keep this process's decision state at the database's revision, catching up incrementally.
+
+Every committed change that decisions depend on has a row in `changes` with a gap-free revision.
+A fresh read asks for the rows after our revision (one indexed query, usually empty) and
+re-reads only what they name. Loading reads the revision first: whatever commits during the load
+is in a later change row, replayed on the next read, and replaying is idempotent.
+"""
+
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adapters.decisions import Decisions, compile_roles
+from adapters.grants import active_grants
+
+from . import models
+from .models import Change, Membership, Organization, Person, PolicyRevision, Project, ServiceKey
+from .state import State
+
+
+class Engine:
+    def __init__(self, policy_dir: Path | None = None):
+        self._policy_dir = policy_dir
+        self._state: State | None = None
+        self._lock = threading.Lock()
+        self.fresh_at = 0.0  # time.monotonic() of the last read that found us current
+
+    @property
+    def state(self) -> State | None:
+        return self._state
+
+    def fresh(self, session: Session) -> State:
+        """Return the state with every change committed before this call applied."""
+        state = self._state
+        if state is None:
+            with self._lock:
+                if self._state is None:
+                    self._state = self._load(session)
+                    self.fresh_at = time.monotonic()
+                return self._state
+        if _changes_after(session, state.revision):
+            with self._lock:  # re-read under the lock: another thread may have applied them
+                self._apply(session, self._state, _changes_after(session, self._state.revision))
+        self.fresh_at = time.monotonic()
+        return self._state
+
+    def _load(self, session: Session) -> State:
+        table = compile_roles(self._policy_dir) if self._policy_dir else compile_roles()
+        revision = session.scalar(select(PolicyRevision.revision).where(PolicyRevision.id == 1))
+        if revision is None:
+            raise RuntimeError("policy_revision is not seeded; run `flask db upgrade`")
+        state = State(revision, Decisions(table))
+        for slug, org_id in session.execute(select(Organization.slug, Organization.id)):
+            state.orgs[slug] = org_id
+        for org_id, slug, project_id in session.execute(
+                select(Project.org_id, Project.slug, Project.id)):
+            state.projects.setdefault(org_id, {})[slug] = project_id
+        for org_id, email, member_id in session.execute(_member_emails()):
+            state.members[(org_id, email)] = member_id
+        _set_grants(state, active_grants(session, models))
+        state.service_keys = _service_keys(session)
+        return state
+
+    def _apply(self, session: Session, state: State, changes: list) -> None:
+        if not changes:
+            return
+        org_ids = {change.org_id for change in changes if change.kind in ("org", "project")}
+        member_ids = {change.subject_id for change in changes if change.kind == "member"}
+        new_orgs = [change.org_id for change in changes if change.kind == "org"]
+        if new_orgs:  # a new organization comes with its first Owner
+            member_ids |= set(session.scalars(
+                select(Membership.id).where(Membership.org_id.in_(new_orgs))))
+        if org_ids:
+            for org_id, slug in session.execute(
+                    select(Organization.id, Organization.slug).where(Organization.id.in_(org_ids))):
+                state.orgs[slug] = org_id
+            projects = defaultdict(dict)
+            for org_id, slug, project_id in session.execute(
+                    select(Project.org_id, Project.slug, Project.id)
+                    .where(Project.org_id.in_(org_ids))):
+                projects[org_id][slug] = project_id
+            for org_id in org_ids:
+                state.projects[org_id] = projects[org_id]
+        if member_ids:
+            for org_id, email, member_id in session.execute(
+                    _member_emails().where(Membership.id.in_(member_ids))):
+                state.members[(org_id, email)] = member_id
+            _set_grants(state, active_grants(session, models, member_ids=member_ids), member_ids)
+        if any(change.kind == "service_key" for change in changes):
+            state.service_keys = _service_keys(session)
+        state.revision = changes[-1].revision
+
+
+def _changes_after(session: Session, revision: int) -> list:
+    return session.execute(
+        select(Change.revision, Change.kind, Change.org_id, Change.subject_id)
+        .where(Change.revision > revision).order_by(Change.revision)).all()
+
+
+def _member_emails():
+    return select(Membership.org_id, Person.email, Membership.id).join(
+        Person, Person.id == Membership.person_id)
+
+
+def _set_grants(state: State, rows, member_ids=()) -> None:
+    """Replace each member's access in one assignment; listed members without rows lose it."""
+    by_member: dict[int, tuple[int, list]] = {member_id: (0, []) for member_id in member_ids}
+    for row in rows:
+        grants = by_member.get(row.member_id)
+        if grants is None or not grants[1]:
+            by_member[row.member_id] = grants = (row.org_id, [])
+        grants[1].append(row.grant)
+    for member_id, (org_id, grants) in by_member.items():
+        state.decisions.set_member(member_id, org_id, grants)
+
+
+def _service_keys(session: Session) -> dict[str, int]:
+    query = select(ServiceKey.key_hash, ServiceKey.id).where(ServiceKey.revoked_at.is_(None))
+    return {key_hash: key_id for key_hash, key_id in session.execute(query)}
+
+
+def current_engine() -> Engine:
+    from flask import current_app
+
+    return current_app.extensions["rolegate.engine"]

@@ -1,0 +1,1 @@
+"""Rules: plain functions on a session; they stage changes, raise domain errors, never commit."""

@@ -1,0 +1,1 @@
+"""Schemas: marshmallow shape and validation only, never a query."""

@@ -1,0 +1,32 @@
+"""Check requests from other services."""
+
+from marshmallow import Schema, fields, validate
+
+from .fields import action, resource, slug
+
+MAX_BATCH = 1000
+
+
+class CheckSchema(Schema):
+    member = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    org = slug(required=True)
+    project = slug(load_default=None, allow_none=True)
+    resource = resource(required=True)
+    action = action(required=True)
+    explain = fields.Boolean(load_default=False)
+
+
+class BatchSchema(Schema):
+    checks = fields.List(fields.Nested(CheckSchema), required=True,
+                         validate=validate.Length(min=1, max=MAX_BATCH))
+
+
+class DecisionSchema(Schema):
+    allowed = fields.Boolean(required=True)
+    revision = fields.Integer()
+    explanation = fields.Dict()
+
+
+class BatchDecisionSchema(Schema):
+    results = fields.List(fields.Nested(DecisionSchema(exclude=("revision",))))
+    revision = fields.Integer()

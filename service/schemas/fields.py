@@ -1,0 +1,33 @@
+"""Field types shared by the schemas."""
+
+from marshmallow import fields, validate
+
+from adapters.vocabulary import RESOURCES, Action, Role
+
+SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$",
+                       error="Use 1-63 lower-case letters, digits and dashes.")
+
+
+def slug(**kwargs) -> fields.String:
+    return fields.String(validate=SLUG, **kwargs)
+
+
+def resource(**kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(RESOURCES), **kwargs)
+
+
+def action(**kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf([action.value for action in Action]), **kwargs)
+
+
+def role(**kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf([role.value for role in Role]), **kwargs)
+
+
+class Email(fields.Email):
+    """An email, trimmed and lower-cased before it is validated."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super()._deserialize(value, attr, data, **kwargs)

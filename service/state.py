@@ -1,0 +1,69 @@
+"""One process's picture of who holds what, and the decisions it gives."""
+
+from dataclasses import dataclass, field
+
+from adapters.decisions import Decisions
+from adapters.vocabulary import permission_bit
+
+
+@dataclass
+class State:
+    """Directory (slugs, emails, keys) and decisions, as of `revision`."""
+
+    revision: int
+    decisions: Decisions
+    orgs: dict[str, int] = field(default_factory=dict)  # slug -> org id
+    projects: dict[int, dict[str, int]] = field(default_factory=dict)  # org id -> slug -> id
+    members: dict[tuple[int, str], int] = field(default_factory=dict)  # (org id, email) -> id
+    service_keys: dict[str, int] = field(default_factory=dict)  # sha256 -> key id
+
+    def project_slug(self, org_id: int, project_id: int) -> str | None:
+        slugs = self.projects.get(org_id, {})
+        return next((slug for slug, pid in slugs.items() if pid == project_id), None)
+
+    def member_id(self, org_id: int, member: str) -> int | None:
+        """Resolve an email or a membership id within one organization."""
+        if member.isdigit():
+            member_id = int(member)
+            access = self.decisions.access(member_id)
+            return member_id if access is not None and access.org_id == org_id else None
+        return self.members.get((org_id, member.strip().lower()))
+
+    def decide(self, check: dict, explain: bool = False) -> dict:
+        """Answer one validated check: {"allowed": bool} and, if asked, an explanation."""
+        org_id = self.orgs.get(check["org"])
+        project = check.get("project")
+        projects = self.projects.get(org_id, {})
+        project_id = projects.get(project) if project else None
+        member_id = self.member_id(org_id, check["member"]) if org_id is not None else None
+        permission = f"{check['resource']}.{check['action']}"
+
+        if org_id is None:
+            reason = f"no organization {check['org']!r}"
+        elif project and project_id is None:
+            reason = f"no project {project!r} in organization {check['org']!r}"
+        elif member_id is None:
+            reason = f"{check['member']!r} holds no access in organization {check['org']!r}"
+        elif self.decisions.allowed(member_id, org_id, project_id,
+                                    permission_bit(check["resource"], check["action"])):
+            result = {"allowed": True}
+            if explain:
+                result["explanation"] = self._why(member_id, org_id, project_id, permission)
+            return result
+        else:
+            where = f"project {project!r}" if project else "the organization scope"
+            reason = f"no grant of this member allows {permission} in {where}"
+        result = {"allowed": False}
+        if explain:
+            result["explanation"] = {"reason": reason}
+        return result
+
+    def _why(self, member_id: int, org_id: int, project_id: int | None, permission: str):
+        grant, rule = self.decisions.explain(member_id, org_id, project_id, permission)
+        return {
+            "grant": {"scope": grant.scope.value, "role": grant.role.value,
+                      "project": self.project_slug(org_id, grant.project_id)
+                      if grant.project_id else None},
+            "rule": {"line": "p, " + ", ".join(rule.casbin), "source": rule.source,
+                     "comment": rule.comment},
+        }

@@ -1,0 +1,120 @@
+"""Fixtures after flaskr: a fresh app and database per test, on SQLite and on PostgreSQL."""
+
+import os
+
+import pytest
+from sqlalchemy import create_engine
+
+from service import create_app
+from service.extensions import db
+from service.rules import members, orgs, people, service_keys
+
+JWT_SECRET = "test-secret-" + "x" * 40
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def app_config(database_uri: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "AUTH_JWT_SECRET": JWT_SECRET,
+        "PUBLIC_URL": "http://rolegate.test",
+        **overrides,
+    }
+
+
+@pytest.fixture(params=BACKENDS)
+def database_uri(request, tmp_path):
+    """A database nobody else uses: a SQLite file, or the emptied PostgreSQL scratch database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'rolegate.sqlite3'}"
+        return
+    engine = create_engine(PG_URL)
+    db.metadata.drop_all(engine)
+    engine.dispose()
+    yield PG_URL
+    engine = create_engine(PG_URL)
+    db.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def app_factory(database_uri):
+    """Make apps on the test's database; each app is one 'worker' with its own engine."""
+    made = []
+
+    def make(**overrides):
+        app = create_app(app_config(database_uri, **overrides))
+        with app.app_context():
+            db.create_all()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class World:
+    """Small helpers that stage and commit through the rules, as the service does."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def org(self, slug="acme", owner="owner@acme.test", projects=("web", "mobile")):
+        with self.app.app_context():
+            org = orgs.create(db.session, slug, slug.title(), owner, "test")
+            for project in projects:
+                orgs.create_project(db.session, org, project, project.title(), "test")
+            db.session.commit()
+            return org.id
+
+    def member(self, email, *access, org="acme"):
+        """Give email the access, written 'org viewer' or 'project web support'; return its id."""
+        with self.app.app_context():
+            organization = orgs.get(db.session, org)
+            member, _ = members.add(db.session, organization, people.find_or_add(db.session, email),
+                                    [parse_access(text) for text in access], None)
+            db.session.commit()
+            return member.id
+
+    def service_key(self, name="test"):
+        with self.app.app_context():
+            key = service_keys.create(db.session, name)
+            db.session.commit()
+            return key
+
+
+def parse_access(text: str) -> dict:
+    words = text.split()
+    if words[0] == "org":
+        return {"scope": "org", "project": None, "role": words[1]}
+    return {"scope": "project", "project": words[1], "role": words[2]}
+
+
+@pytest.fixture
+def world(app):
+    return World(app)
+
+
+@pytest.fixture
+def service_headers(world):
+    return {"Authorization": f"Bearer {world.service_key()}"}
