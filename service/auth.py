@@ -2,7 +2,8 @@
 
 from flask import request
 
-from .errors import Unauthorized
+from . import tokens
+from .errors import Forbidden, Unauthorized
 from .rules.service_keys import hash_key
 from .state import State
 
@@ -24,3 +25,13 @@ def service_key(state: State) -> int:
         raise Unauthorized("A valid service key is required.",
                            headers={"WWW-Authenticate": "Bearer"})
     return key_id
+
+
+def member_email(state: State) -> str:
+    """Return the calling member's email from their JWT; a service key is refused with 403."""
+    token = bearer()
+    if token is None:
+        raise Unauthorized("A member token is required.", headers={"WWW-Authenticate": "Bearer"})
+    if hash_key(token) in state.service_keys:
+        raise Forbidden("Service keys cannot manage members; use a member token.")
+    return tokens.verify(token)

@@ -1,8 +1,13 @@
 """Fixtures after flaskr: a fresh app and database per test, on SQLite and on PostgreSQL."""
 
 import os
+import re
+import socket
+import threading
+from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
 
 from service import create_app
@@ -14,12 +19,63 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+class Mailbox:
+    """What a real SMTP server on loopback received."""
+
+    def __init__(self):
+        self.messages, self.lock = [], threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, email: str) -> list:
+        with self.lock:
+            return [message for message in self.messages if message["To"] == email]
+
+    def link_token(self, email: str) -> str:
+        """The token in the newest acceptance link sent to email."""
+        body = self.to(email)[-1].get_content()
+        return re.search(r"/invitations/accept\?token=([\w-]+)", body).group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler
+
+
+SMTP = {}
+
+
+@pytest.fixture(autouse=True)
+def _smtp_settings(smtp_server):
+    SMTP.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+
+
 def app_config(database_uri: str, **overrides) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "AUTH_JWT_SECRET": JWT_SECRET,
         "PUBLIC_URL": "http://rolegate.test",
+        **SMTP,
         **overrides,
     }
 
@@ -96,6 +152,13 @@ class World:
             db.session.commit()
             return member.id
 
+    def suspend(self, member_id, org="acme"):
+        with self.app.app_context():
+            organization = orgs.get(db.session, org)
+            members.revoke(db.session, organization, members.get(db.session, organization,
+                                                                 member_id), None)
+            db.session.commit()
+
     def service_key(self, name="test"):
         with self.app.app_context():
             key = service_keys.create(db.session, name)
@@ -113,6 +176,19 @@ def parse_access(text: str) -> dict:
 @pytest.fixture
 def world(app):
     return World(app)
+
+
+def bearer(app, email: str, ttl: int = 3600) -> dict:
+    from service import tokens
+
+    with app.app_context():
+        return {"Authorization": f"Bearer {tokens.mint(email, ttl)}"}
+
+
+@pytest.fixture
+def as_member(app):
+    """as_member(email) -> headers with a fresh member token for email."""
+    return lambda email, ttl=3600: bearer(app, email, ttl)
 
 
 @pytest.fixture

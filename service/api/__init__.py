@@ -2,9 +2,15 @@
 
 from flask import Flask
 
+from .. import openapi
+
 
 def init_app(app: Flask) -> None:
-    from . import checks, health
+    from . import audit, checks, health, invitations, members, projects
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(checks.bp)
+    for module in (health, checks, members, invitations, projects, audit):
+        app.register_blueprint(module.bp)
+
+    @app.get("/openapi.json")
+    def openapi_json():
+        return openapi.build(app)

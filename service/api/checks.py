@@ -5,6 +5,7 @@ from flask import Blueprint, request
 from .. import auth
 from ..engine import current_engine
 from ..extensions import db
+from ..openapi import doc
 from ..schemas.checks import BatchDecisionSchema, BatchSchema, CheckSchema, DecisionSchema
 
 bp = Blueprint("checks", __name__, url_prefix="/v1/check")
@@ -17,6 +18,7 @@ def _fresh_state():
 
 
 @bp.post("")
+@doc("Decide one check", body=CheckSchema, response=DecisionSchema, auth="service")
 def check():
     state = _fresh_state()
     body = CheckSchema().load(_json())
@@ -25,6 +27,8 @@ def check():
 
 
 @bp.post("/batch")
+@doc("Decide up to 1000 checks, in order", body=BatchSchema, response=BatchDecisionSchema,
+     auth="service")
 def check_batch():
     state = _fresh_state()
     body = BatchSchema().load(_json())

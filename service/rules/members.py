@@ -1,6 +1,6 @@
 """Members' access: replace it, revoke it, keep at least one organization Owner."""
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
@@ -22,9 +22,10 @@ def find_by_email(session: Session, org: Organization, email: str) -> Membership
 
 
 def describe(member: Membership) -> list[dict]:
-    """The member's active access as the API shows it."""
-    return [{"scope": grant.scope, "project": grant.project.slug if grant.project else None,
-             "role": grant.role} for grant in member.grants]
+    """The member's active access as the API shows it: the org grant first, then by project."""
+    entries = [{"scope": grant.scope, "project": grant.project.slug if grant.project else None,
+                "role": grant.role} for grant in member.grants]
+    return sorted(entries, key=lambda entry: (entry["project"] is not None, entry["project"] or ""))
 
 
 def set_access(session: Session, org: Organization, member: Membership, access: list[dict],
@@ -35,7 +36,9 @@ def set_access(session: Session, org: Organization, member: Membership, access: 
     wanted = _resolve(session, org, access)
     _lock(session, org)
     session.refresh(member)  # under the lock, read the grants as they are now
-    before, was_active = describe(member), member.is_active
+    before = describe(member)
+    restored = not before and session.scalar(
+        select(exists().where(Grant.membership_id == member.id)))
     current = {(grant.project_id, grant.role): grant for grant in member.grants}
     now = utcnow()
     for key, grant in current.items():
@@ -48,7 +51,7 @@ def set_access(session: Session, org: Organization, member: Membership, access: 
                               granted_by=actor.id if actor else None, granted_at=now))
     member.updated_at = now
     return _finish(session, org, member, actor, before,
-                   "access.changed" if was_active else "member.restored")
+                   "member.restored" if restored else "access.changed")
 
 
 def revoke(session: Session, org: Organization, member: Membership, actor: Person | None) -> int:
@@ -72,13 +75,13 @@ def _finish(session, org, member, actor, before, action) -> int:
     return changes.record(session, "member", org.id, member.id)
 
 
-def _resolve(session: Session, org: Organization, access: list[dict]) -> set[tuple]:
-    """Turn API entries into {(project_id or None, role)}; refuse duplicates and contradictions."""
+def _resolve(session: Session, org: Organization, access: list[dict]) -> list[tuple]:
+    """Turn API entries into [(project_id or None, role)]; refuse duplicates and contradictions."""
     slugs = {entry["project"] for entry in access if entry.get("project")}
     projects = dict(session.execute(
         select(Project.slug, Project.id).where(Project.org_id == org.id, Project.slug.in_(slugs))
     ).tuples().all()) if slugs else {}
-    wanted, places = set(), set()
+    wanted, places = [], set()
     for index, entry in enumerate(access):
         slug = entry.get("project")
         if entry["scope"] == "project" and slug not in projects:
@@ -87,7 +90,7 @@ def _resolve(session: Session, org: Organization, access: list[dict]) -> set[tup
         if place in places:
             raise Invalid(errors={"access": {index: ["A second role for the same place."]}})
         places.add(place)
-        wanted.add((place, entry["role"]))
+        wanted.append((place, entry["role"]))
     return wanted
 
 

@@ -21,12 +21,15 @@ class BatchSchema(Schema):
                          validate=validate.Length(min=1, max=MAX_BATCH))
 
 
-class DecisionSchema(Schema):
+class ResultSchema(Schema):
     allowed = fields.Boolean(required=True)
-    revision = fields.Integer()
     explanation = fields.Dict()
 
 
+class DecisionSchema(ResultSchema):
+    revision = fields.Integer()
+
+
 class BatchDecisionSchema(Schema):
-    results = fields.List(fields.Nested(DecisionSchema(exclude=("revision",))))
+    results = fields.List(fields.Nested(ResultSchema))
     revision = fields.Integer()
