@@ -21,7 +21,7 @@ def send(to: str, subject: str, body: str) -> None:
         if not config["DEV_MODE"]:
             raise BadGateway("Email is not configured (FLASK_MAIL_SERVER); nothing was sent.")
         # Dev only: the message carries a secret link, so it is never logged outside dev mode.
-        log.warning("no mail server; dev outbox:\n%s", message)
+        log.warning("no mail server; dev outbox:\nTo: %s\nSubject: %s\n\n%s", to, subject, body)
         return
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:

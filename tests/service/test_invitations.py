@@ -1,6 +1,7 @@
 """The invitation life: create, email over SMTP, resend, cancel, expire, remove, accept."""
 
 import logging
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -223,3 +224,14 @@ def test_tokens_never_reach_logs_or_audit(app, client, owner, as_member, mailbox
     for secret in [token, *hashes]:
         assert secret not in dumped
         assert secret not in caplog.text
+
+
+def test_dev_mode_without_a_mail_server_logs_a_usable_link(app_factory, world, as_member,
+                                                           caplog):
+    app = app_factory(MAIL_SERVER=None, DEV_MODE=True)
+    world.org("acme")
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="rolegate.mail"):
+        assert invite(client, as_member(OWNER)).status_code == 201
+    token = re.search(r"accept\?token=([\w-]+)\n", caplog.text).group(1)
+    assert accept(client, as_member, token).status_code == 200
