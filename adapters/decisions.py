@@ -104,11 +104,15 @@ class Decisions:
 
     table: RoleTable
     _access: dict[int, Access] = field(default_factory=dict)
+    _by_org: dict[int, set[int]] = field(default_factory=dict)  # for "who can" lookups
 
     def set_member(self, member_id: int, org_id: int, grants: list[Grant]) -> None:
         if not grants:
-            self._access.pop(member_id, None)
+            old = self._access.pop(member_id, None)
+            if old is not None:
+                self._by_org.get(old.org_id, set()).discard(member_id)
             return
+        self._by_org.setdefault(org_id, set()).add(member_id)
         org_mask, project_masks = 0, {}
         for grant in grants:
             mask = self.table.mask(grant.scope, grant.role)
@@ -144,6 +148,10 @@ class Decisions:
 
     def access(self, member_id: int) -> Access | None:
         return self._access.get(member_id)
+
+    def members_of(self, org_id: int) -> list[int]:
+        """Members with any access in the organization, by id."""
+        return sorted(self._by_org.get(org_id, ()))
 
     def __len__(self) -> int:
         return len(self._access)

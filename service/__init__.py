@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, cli, config, errors
+from . import api, cli, config, errors, notify
 from .engine import Engine
 from .extensions import db, migrate
 
@@ -22,9 +22,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
-    app.extensions["rolegate.engine"] = Engine(app.config.get("POLICY_DIR"))
+    app.extensions["rolegate.engine"] = _engine(app)
     errors.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     return app
 
+
+def _engine(app: Flask) -> Engine:
+    engine = Engine(app.config.get("POLICY_DIR"), app.config["CHECK_MAX_STALENESS_SECONDS"])
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql"):
+        engine.listen(notify.Listener(uri, engine.notice))
+    return engine

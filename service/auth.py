@@ -13,6 +13,11 @@ def bearer() -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def is_service_key(state: State) -> bool:
+    token = bearer()
+    return token is not None and hash_key(token) in state.service_keys
+
+
 def service_key(state: State) -> int:
     """Return the calling service key's id, or raise Unauthorized.
 

@@ -23,11 +23,43 @@ from .state import State
 
 
 class Engine:
-    def __init__(self, policy_dir: Path | None = None):
+    def __init__(self, policy_dir: Path | None = None, max_staleness: float = 1.0):
         self._policy_dir = policy_dir
         self._state: State | None = None
         self._lock = threading.Lock()
-        self.fresh_at = 0.0  # time.monotonic() of the last read that found us current
+        self.max_staleness = max_staleness
+        self.fresh_at = 0.0  # time.monotonic() when the last successful read began
+        self._announced = 0  # the newest revision other processes told us about
+        self._listener = None
+
+    def listen(self, listener) -> None:
+        """Take revision announcements (see notify.Listener) to shorten minimize_latency lag."""
+        self._listener = listener
+
+    def notice(self, revision: int | None) -> None:
+        """Revision exists somewhere; None: we may have missed some, so re-read before trusting."""
+        if revision is None:
+            self.fresh_at = 0.0
+        else:
+            self._announced = max(self._announced, revision)
+
+    def recent(self, session: Session) -> State:
+        """minimize_latency: memory while it is within the staleness bound and nothing newer is
+        announced; else a fresh read, which fails closed when the database is away."""
+        if self._listener is not None:
+            self._listener.ensure_running()
+        state = self._state
+        if (state is not None and state.revision >= self._announced
+                and time.monotonic() - self.fresh_at <= self.max_staleness):
+            return state
+        return self.fresh(session)
+
+    def at_least(self, session: Session, revision: int) -> State:
+        """A state at least as new as revision (from memory when it already is)."""
+        state = self._state
+        if state is not None and state.revision >= revision:
+            return state
+        return self.fresh(session)
 
     @property
     def state(self) -> State | None:
@@ -35,17 +67,18 @@ class Engine:
 
     def fresh(self, session: Session) -> State:
         """Return the state with every change committed before this call applied."""
+        started = time.monotonic()
         state = self._state
         if state is None:
             with self._lock:
                 if self._state is None:
                     self._state = self._load(session)
-                    self.fresh_at = time.monotonic()
+                    self.fresh_at = started
                 return self._state
         if _changes_after(session, state.revision):
             with self._lock:  # re-read under the lock: another thread may have applied them
                 self._apply(session, self._state, _changes_after(session, self._state.revision))
-        self.fresh_at = time.monotonic()
+        self.fresh_at = started
         return self._state
 
     def _load(self, session: Session) -> State:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from adapters.decisions import Decisions
-from adapters.vocabulary import permission_bit
+from adapters.vocabulary import PERMISSION_BITS, permission_bit
 
 
 @dataclass
@@ -67,3 +67,23 @@ class State:
             "rule": {"line": "p, " + ", ".join(rule.casbin), "source": rule.source,
                      "comment": rule.comment},
         }
+
+    def permissions(self, member_id: int, org_id: int, project_id: int | None) -> list[dict]:
+        """Every permission the member holds at the place, each with the grant that gives it."""
+        result = []
+        for permission, bit in PERMISSION_BITS.items():
+            if self.decisions.allowed(member_id, org_id, project_id, bit):
+                resource, action = permission.split(".")
+                why = self._why(member_id, org_id, project_id, permission)
+                result.append({"resource": resource, "action": action, "grant": why["grant"]})
+        return result
+
+    def projects_allowing(self, member_id: int | None, org_id: int, bit: int) -> list[str]:
+        if member_id is None:
+            return []
+        return sorted(slug for slug, project_id in self.projects.get(org_id, {}).items()
+                      if self.decisions.allowed(member_id, org_id, project_id, bit))
+
+    def members_allowed(self, org_id: int, project_id: int | None, bit: int) -> list[int]:
+        return [member_id for member_id in self.decisions.members_of(org_id)
+                if self.decisions.allowed(member_id, org_id, project_id, bit)]

@@ -6,9 +6,9 @@ from .. import openapi
 
 
 def init_app(app: Flask) -> None:
-    from . import audit, checks, health, invitations, members, projects
+    from . import audit, checks, health, invitations, lookups, members, projects
 
-    for module in (health, checks, members, invitations, projects, audit):
+    for module in (health, checks, lookups, members, invitations, projects, audit):
         app.register_blueprint(module.bp)
 
     @app.get("/openapi.json")

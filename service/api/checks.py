@@ -1,40 +1,59 @@
 """Checks for other services: can member M do action A on resource R in project P?"""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from .. import auth
 from ..engine import current_engine
+from ..errors import Invalid
 from ..extensions import db
 from ..openapi import doc
 from ..schemas.checks import BatchDecisionSchema, BatchSchema, CheckSchema, DecisionSchema
+from ..state import State
+from .io import body
 
 bp = Blueprint("checks", __name__, url_prefix="/v1/check")
 
 
-def _fresh_state():
-    state = current_engine().fresh(db.session)
+def authenticate() -> None:
+    """Know the service key from memory, or from a fresh read (so a new key works at once)."""
+    engine = current_engine()
+    state = engine.state
+    if state is None or not auth.is_service_key(state):
+        state = engine.fresh(db.session)
     auth.service_key(state)
-    return state
+
+
+def state_for(consistency) -> State:
+    """The state a check is answered from, as fresh as the caller asked (fresh by default)."""
+    engine = current_engine()
+    if consistency == "minimize_latency":
+        return engine.recent(db.session)
+    if isinstance(consistency, dict):
+        wanted = consistency["at_least"]
+        state = engine.at_least(db.session, wanted)
+        if state.revision < wanted:
+            raise Invalid(errors={"consistency": [
+                f"Revision {wanted} does not exist yet; the newest is {state.revision}."]})
+        return state
+    return engine.fresh(db.session)
 
 
 @bp.post("")
 @doc("Decide one check", body=CheckSchema, response=DecisionSchema, auth="service")
 def check():
-    state = _fresh_state()
-    body = CheckSchema().load(_json())
-    result = state.decide(body, explain=body["explain"])
-    return DecisionSchema().dump({**result, "revision": state.revision})
+    authenticate()
+    args = body(CheckSchema())
+    state = state_for(args["consistency"])
+    return DecisionSchema().dump({**state.decide(args, args["explain"]),
+                                  "revision": state.revision})
 
 
 @bp.post("/batch")
 @doc("Decide up to 1000 checks, in order", body=BatchSchema, response=BatchDecisionSchema,
      auth="service")
 def check_batch():
-    state = _fresh_state()
-    body = BatchSchema().load(_json())
-    results = [state.decide(check, explain=check["explain"]) for check in body["checks"]]
+    authenticate()
+    args = body(BatchSchema())
+    state = state_for(args["consistency"])
+    results = [state.decide(item, item["explain"]) for item in args["checks"]]
     return BatchDecisionSchema().dump({"results": results, "revision": state.revision})
-
-
-def _json():
-    return request.get_json()

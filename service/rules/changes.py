@@ -3,6 +3,7 @@
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from .. import notify
 from ..models import Change, PolicyRevision
 
 
@@ -18,4 +19,5 @@ def record(session: Session, kind: str, org_id: int | None, subject_id: int | No
         .returning(PolicyRevision.revision)).scalar_one()
     session.add(Change(revision=revision, kind=kind, org_id=org_id, subject_id=subject_id))
     session.flush()
+    notify.publish(session, revision)
     return revision

@@ -2,12 +2,15 @@
 
 from marshmallow import Schema, fields, validate
 
+from .consistency import Consistency
 from .fields import action, resource, slug
 
 MAX_BATCH = 1000
 
 
-class CheckSchema(Schema):
+class BatchItemSchema(Schema):
+    """One question: may member do action on resource in project (or the org scope)?"""
+
     member = fields.String(required=True, validate=validate.Length(min=1, max=320))
     org = slug(required=True)
     project = slug(load_default=None, allow_none=True)
@@ -16,9 +19,14 @@ class CheckSchema(Schema):
     explain = fields.Boolean(load_default=False)
 
 
+class CheckSchema(BatchItemSchema):
+    consistency = Consistency(load_default="fresh")
+
+
 class BatchSchema(Schema):
-    checks = fields.List(fields.Nested(CheckSchema), required=True,
+    checks = fields.List(fields.Nested(BatchItemSchema), required=True,
                          validate=validate.Length(min=1, max=MAX_BATCH))
+    consistency = Consistency(load_default="fresh")
 
 
 class ResultSchema(Schema):
