@@ -1,0 +1,67 @@
+"""Run the service as deployed: a real gunicorn on loopback, and talk to it over HTTP."""
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import JWT_SECRET, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Gunicorn:
+    def __init__(self, database_uri: str, workers: int, log_dir: Path, **settings):
+        self.port = free_port()
+        self.access_log = log_dir / f"access-{self.port}.log"
+        env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": database_uri,
+               "FLASK_AUTH_JWT_SECRET": JWT_SECRET}
+        env.update({f"FLASK_{name}": str(value) for name, value in settings.items()})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+             "--bind", f"127.0.0.1:{self.port}", "--access-logfile", str(self.access_log),
+             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+            try:
+                if request(self.port, "GET", "/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError("gunicorn did not become ready")
+
+    def pids_that_served(self, path: str) -> set[str]:
+        lines = self.access_log.read_text().splitlines()
+        return {line.split()[0] for line in lines if f" {path} " in line}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.process.stderr.close()
+
+
+def request(port: int, method: str, path: str, body=None, headers=None, timeout: float = 10):
+    """One request on a new connection: (status, parsed JSON or None, headers)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        payload = json.dumps(body) if body is not None else None
+        connection.request(method, path, body=payload, headers={
+            "Content-Type": "application/json", **(headers or {})})
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None, dict(response.getheaders())
+    finally:
+        connection.close()
