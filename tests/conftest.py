@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import threading
 from email import message_from_bytes, policy
 
@@ -13,6 +12,7 @@ from sqlalchemy import create_engine
 from service import create_app
 from service.extensions import db
 from service.rules import members, orgs, people, service_keys
+from tests.servers import free_port
 
 JWT_SECRET = "test-secret-" + "x" * 40
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -38,12 +38,6 @@ class Mailbox:
         """The token in the newest acceptance link sent to email."""
         body = self.to(email)[-1].get_content()
         return re.search(r"/invitations/accept\?token=([\w-]+)", body).group(1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

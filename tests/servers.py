@@ -3,22 +3,30 @@
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.conftest import JWT_SECRET, free_port
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class Gunicorn:
-    def __init__(self, database_uri: str, workers: int, log_dir: Path, **settings):
+    """gunicorn wsgi:app with sync workers, as `make run` and production run it."""
+
+    def __init__(self, database_uri: str, workers: int, log_dir: Path, jwt_secret: str,
+                 **settings):
         self.port = free_port()
         self.access_log = log_dir / f"access-{self.port}.log"
         env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": database_uri,
-               "FLASK_AUTH_JWT_SECRET": JWT_SECRET}
+               "FLASK_AUTH_JWT_SECRET": jwt_secret}
         env.update({f"FLASK_{name}": str(value) for name, value in settings.items()})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers),
@@ -43,6 +51,10 @@ class Gunicorn:
     def pids_that_served(self, path: str) -> set[str]:
         lines = self.access_log.read_text().splitlines()
         return {line.split()[0] for line in lines if f" {path} " in line}
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
 
     def stop(self) -> None:
         self.process.terminate()

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from adapters.vocabulary import RESOURCES
 from tests import reference
-from tests.conftest import PG_URL, bearer
+from tests.conftest import JWT_SECRET, PG_URL, bearer
 from tests.servers import Gunicorn, request
 
 pytestmark = [
@@ -117,7 +117,7 @@ def run_race(writer_port, checker_ports, seeded, seconds_cap=120):
 
 
 def test_four_workers_never_answer_behind_the_database(database_uri, seeded, tmp_path):
-    server = Gunicorn(database_uri, 4, tmp_path)
+    server = Gunicorn(database_uri, 4, tmp_path, JWT_SECRET)
     try:
         made, checks, stale, wrong = run_race(server.port, [server.port], seeded)
         assert made == CHANGES
@@ -129,7 +129,8 @@ def test_four_workers_never_answer_behind_the_database(database_uri, seeded, tmp
 
 
 def test_two_hosts_sharing_the_database(database_uri, seeded, tmp_path):
-    host_a, host_b = Gunicorn(database_uri, 2, tmp_path), Gunicorn(database_uri, 2, tmp_path)
+    host_a = Gunicorn(database_uri, 2, tmp_path, JWT_SECRET)
+    host_b = Gunicorn(database_uri, 2, tmp_path, JWT_SECRET)
     try:
         made, checks, stale, wrong = run_race(host_a.port, [host_a.port, host_b.port], seeded)
         assert made == CHANGES and len(checks) > 200
@@ -141,7 +142,8 @@ def test_two_hosts_sharing_the_database(database_uri, seeded, tmp_path):
 
 
 def test_a_revoke_is_honoured_by_the_next_check_elsewhere(database_uri, seeded, tmp_path):
-    host_a, host_b = Gunicorn(database_uri, 2, tmp_path), Gunicorn(database_uri, 2, tmp_path)
+    host_a = Gunicorn(database_uri, 2, tmp_path, JWT_SECRET)
+    host_b = Gunicorn(database_uri, 2, tmp_path, JWT_SECRET)
     try:
         member = MEMBERS[0]
         check = {"member": member, "org": "acme", "project": "p0", "resource": "users",
