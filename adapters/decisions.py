@@ -6,6 +6,7 @@ single grant of a role allows at a scope can be asked of Casbin once per policy 
 does that and refuses any model for which the decomposition would not be exact.
 """
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def _mask(enforcer: casbin.Enforcer, checked_domain: str) -> int:
     return mask
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     role: Role
     project_id: int | None = None  # None: the grant covers the whole organization
@@ -85,7 +86,13 @@ class Grant:
         return Scope.ORG if self.project_id is None else Scope.PROJECT
 
 
-@dataclass(frozen=True)
+@functools.cache
+def grant(role: str, project_id: int | None) -> Grant:
+    """A shared Grant: there are only roles x projects of them, however many members."""
+    return Grant(Role(role), project_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Access:
     """One member's effective permissions in their organization."""
 

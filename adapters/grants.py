@@ -8,16 +8,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 import casbin
 from casbin.persist.adapter_filtered import FilteredAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .decisions import Grant
+from .decisions import Grant, grant
 from .policy_files import MODEL_PATH, read_rules
 from .vocabulary import (
-    Role,
     grant_domain,
     member_subject,
     org_domain,
@@ -35,8 +35,7 @@ class OrgFilter:
     org_id: int
 
 
-@dataclass(frozen=True)
-class GrantRow:
+class GrantRow(NamedTuple):
     member_id: int
     org_id: int
     project_id: int | None
@@ -44,22 +43,23 @@ class GrantRow:
 
     @property
     def grant(self) -> Grant:
-        return Grant(Role(self.role), self.project_id)
+        return grant(self.role, self.project_id)
 
 
 def active_grants(session: Session, models: ModuleType, org_id: int | None = None,
                   member_ids: Iterable[int] | None = None) -> Iterator[GrantRow]:
-    """Yield every active grant, optionally of one organization or of some members."""
-    grant, membership = models.Grant, models.Membership
+    """Yield every active grant, by member, optionally of one organization or of some members."""
+    table, membership = models.Grant, models.Membership
     query = (
-        select(grant.membership_id, membership.org_id, grant.project_id, grant.role)
-        .join(membership, membership.id == grant.membership_id)
-        .where(grant.revoked_at.is_(None))
+        select(table.membership_id, membership.org_id, table.project_id, table.role)
+        .join(membership, membership.id == table.membership_id)
+        .where(table.revoked_at.is_(None))
+        .order_by(table.membership_id)
     )
     if org_id is not None:
         query = query.where(membership.org_id == org_id)
     if member_ids is not None:
-        query = query.where(grant.membership_id.in_(list(member_ids)))
+        query = query.where(table.membership_id.in_(list(member_ids)))
     for row in session.execute(query.execution_options(yield_per=10_000)):
         yield GrantRow(*row)
 

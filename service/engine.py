@@ -9,6 +9,8 @@ is in a later change row, replayed on the next read, and replaying is idempotent
 import threading
 import time
 from collections import defaultdict
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,6 +33,7 @@ class Engine:
         self.fresh_at = 0.0  # time.monotonic() when the last successful read began
         self._announced = 0  # the newest revision other processes told us about
         self._listener = None
+        self._probes = threading.local()  # one autocommit connection per thread
 
     def listen(self, listener) -> None:
         """Take revision announcements (see notify.Listener) to shorten minimize_latency lag."""
@@ -75,11 +78,31 @@ class Engine:
                     self._state = self._load(session)
                     self.fresh_at = started
                 return self._state
-        if _changes_after(session, state.revision):
+        if self._newest_revision(session) > state.revision:
             with self._lock:  # re-read under the lock: another thread may have applied them
                 self._apply(session, self._state, _changes_after(session, self._state.revision))
         self.fresh_at = started
         return self._state
+
+    def _newest_revision(self, session: Session) -> int:
+        """One autocommit round trip: no BEGIN, no ROLLBACK, no session checkout."""
+        probe = getattr(self._probes, "connection", None)
+        if probe is None or probe.closed:
+            probe = session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._probes.connection = probe
+        try:
+            return probe.execute(_NEWEST).scalar_one()
+        except Exception:
+            self._probes.connection = None
+            probe.invalidate()
+            raise
+
+    def close(self) -> None:
+        """Release this thread's probe connection."""
+        probe = getattr(self._probes, "connection", None)
+        if probe is not None:
+            self._probes.connection = None
+            probe.close()
 
     def _load(self, session: Session) -> State:
         table = compile_roles(self._policy_dir) if self._policy_dir else compile_roles()
@@ -128,6 +151,9 @@ class Engine:
         state.revision = changes[-1].revision
 
 
+_NEWEST = select(PolicyRevision.revision).where(PolicyRevision.id == 1)
+
+
 def _changes_after(session: Session, revision: int) -> list:
     return session.execute(
         select(Change.revision, Change.kind, Change.org_id, Change.subject_id)
@@ -140,15 +166,18 @@ def _member_emails():
 
 
 def _set_grants(state: State, rows, member_ids=()) -> None:
-    """Replace each member's access in one assignment; listed members without rows lose it."""
-    by_member: dict[int, tuple[int, list]] = {member_id: (0, []) for member_id in member_ids}
-    for row in rows:
-        grants = by_member.get(row.member_id)
-        if grants is None or not grants[1]:
-            by_member[row.member_id] = grants = (row.org_id, [])
-        grants[1].append(row.grant)
-    for member_id, (org_id, grants) in by_member.items():
-        state.decisions.set_member(member_id, org_id, grants)
+    """Replace each member's access in one assignment; listed members without rows lose it.
+
+    Rows come ordered by member, so the load streams instead of holding every grant at once.
+    """
+    without = set(member_ids)
+    for member_id, member_rows in groupby(rows, key=attrgetter("member_id")):
+        member_rows = list(member_rows)
+        state.decisions.set_member(member_id, member_rows[0].org_id,
+                                   [row.grant for row in member_rows])
+        without.discard(member_id)
+    for member_id in without:
+        state.decisions.set_member(member_id, 0, [])
 
 
 def _service_keys(session: Session) -> dict[str, int]:

@@ -66,6 +66,9 @@ class Person(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+_ACTIVE_ORG_OWNER = text("scope = 'org' AND role = 'owner' AND revoked_at IS NULL")
+
+
 class Grant(db.Model):
     """A role held at org or project scope; revoked grants stay, with revoked_at set."""
 
@@ -75,6 +78,9 @@ class Grant(db.Model):
         CheckConstraint("scope IN ('org', 'project')", name="scope"),
         CheckConstraint("(scope = 'org') = (project_id IS NULL)", name="scope_project"),
         Index("ix_grants_active", "membership_id", "revoked_at"),
+        # The last-Owner rule counts these on every access change; keep it off a table scan.
+        Index("ix_grants_org_owners", "membership_id", sqlite_where=_ACTIVE_ORG_OWNER,
+              postgresql_where=_ACTIVE_ORG_OWNER),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"))

@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
 
 from service import create_app
+from service.engine import current_engine
 from service.extensions import db
 from service.rules import members, orgs, people, service_keys
 from tests.servers import free_port
@@ -104,6 +105,7 @@ def app_factory(database_uri):
     yield make
     for app in made:
         with app.app_context():
+            current_engine().close()
             db.session.remove()
             db.engine.dispose()
 
