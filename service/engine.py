@@ -14,6 +14,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from adapters.decisions import Decisions, compile_roles
@@ -85,16 +86,27 @@ class Engine:
         return self._state
 
     def _newest_revision(self, session: Session) -> int:
-        """One autocommit round trip: no BEGIN, no ROLLBACK, no session checkout."""
+        """One autocommit round trip: no BEGIN, no ROLLBACK, no session checkout.
+
+        It runs on the DBAPI cursor: SQLAlchemy's per-statement work cost more than the round
+        trip itself on this, the hottest query (psycopg prepares it after a few runs).
+        """
         probe = getattr(self._probes, "connection", None)
         if probe is None or probe.closed:
             probe = session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT")
             self._probes.connection = probe
         try:
-            return probe.execute(_NEWEST).scalar_one()
-        except Exception:
+            cursor = probe.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(_NEWEST)
+                return cursor.fetchone()[0]
+            finally:
+                cursor.close()
+        except Exception as error:
             self._probes.connection = None
             probe.invalidate()
+            if isinstance(error, probe.dialect.loaded_dbapi.Error):
+                raise DBAPIError(_NEWEST, None, error) from error
             raise
 
     def close(self) -> None:
@@ -151,7 +163,7 @@ class Engine:
         state.revision = changes[-1].revision
 
 
-_NEWEST = select(PolicyRevision.revision).where(PolicyRevision.id == 1)
+_NEWEST = "SELECT revision FROM policy_revision WHERE id = 1"
 
 
 def _changes_after(session: Session, revision: int) -> list:

@@ -22,14 +22,15 @@ class Gunicorn:
     """gunicorn wsgi:app with sync workers, as `make run` and production run it."""
 
     def __init__(self, database_uri: str, workers: int, log_dir: Path, jwt_secret: str,
-                 **settings):
+                 gunicorn_args: tuple = (), **settings):
         self.port = free_port()
         self.access_log = log_dir / f"access-{self.port}.log"
         env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": database_uri,
                "FLASK_AUTH_JWT_SECRET": jwt_secret}
         env.update({f"FLASK_{name}": str(value) for name, value in settings.items()})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+             "--workers", str(workers), *gunicorn_args,
              "--bind", f"127.0.0.1:{self.port}", "--access-logfile", str(self.access_log),
              "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

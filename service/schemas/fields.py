@@ -1,11 +1,13 @@
 """Field types shared by the schemas."""
 
+import re
+
 from marshmallow import fields, validate
 
 from adapters.vocabulary import RESOURCES, Action, Role
 
-SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$",
-                       error="Use 1-63 lower-case letters, digits and dashes.")
+SLUG_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z: "$" would allow a final \n
+SLUG = validate.Regexp(SLUG_PATTERN, error="Use 1-63 lower-case letters, digits and dashes.")
 
 
 def slug(**kwargs) -> fields.String:
