@@ -8,7 +8,7 @@ DEV := FLASK_APP=wsgi FLASK_DEV_MODE=1
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint clean bench bench-quick bench-peers
+.PHONY: run test lint clean bench bench-quick bench-peers fuzz soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ bench: $(BENCH_STAMP) bench-peers
 
 bench-quick: $(BENCH_STAMP) bench-peers
 	$(BIN)/python -m bench.run --quick
+
+# Long property-based fuzzing of the running API (make test runs a bounded one).
+fuzz: $(TEST_STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(BIN)/python -m pytest tests/test_fuzz.py -p no:randomly
+
+# 10 minutes of mixed traffic on 4 workers and PostgreSQL (bench/results/soak.json).
+soak: $(BENCH_STAMP) bench-peers
+	$(BIN)/python -m bench.soak --minutes $${SOAK_MINUTES:-10}
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, cli, config, errors, notify
+from . import api, cli, config, errors, limits, logs, notify, payloads
 from .engine import Engine
 from .extensions import db, migrate
 
@@ -20,11 +20,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.finish(app)
 
+    app.json = payloads.JSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     app.extensions["rolegate.engine"] = _engine(app)
+    logs.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    limits.init_app(app)  # after the routes: it wraps this app's view functions
     cli.init_app(app)
     return app
 

@@ -100,6 +100,25 @@ def create_service_key(name):
     click.echo(key)
 
 
+@service_keys_cli.command("list")
+@one_line_errors
+def list_service_keys():
+    """List keys: id, name, created, revoked (never the key)."""
+    for row in service_keys.listing(db.session):
+        revoked = row.revoked_at.isoformat() if row.revoked_at else "active"
+        click.echo(f"{row.id}\t{row.name}\t{row.created_at.isoformat()}\t{revoked}")
+
+
+@service_keys_cli.command("revoke")
+@click.argument("key_id", type=int)
+@one_line_errors
+def revoke_service_key(key_id):
+    """Revoke a key by id; checks with it get 401 from the next request on."""
+    row = service_keys.revoke(db.session, key_id)
+    db.session.commit()
+    click.echo(f"service key {row.id} ({row.name}) revoked")
+
+
 @click.group("tokens", cls=AppGroup)
 def tokens_cli():
     """Member tokens."""

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from adapters.policy_files import PolicyError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("rolegate.errors")
 
 
 class DomainError(Exception):
@@ -66,6 +66,13 @@ def envelope(status: int, message: str, errors: dict | None = None, headers: dic
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if isinstance(error, Unauthorized):
+            from .limits import failed_authentication
+
+            try:
+                failed_authentication()
+            except DomainError as limited:
+                error = limited
         return envelope(error.status, error.message, error.errors, error.headers)
 
     @app.errorhandler(ValidationError)

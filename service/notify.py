@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 CHANNEL = "rolegate_revision"
-log = logging.getLogger(__name__)
+log = logging.getLogger("rolegate.notify")
 
 
 def publish(session: Session, revision: int) -> None:

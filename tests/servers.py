@@ -25,6 +25,8 @@ class Gunicorn:
                  gunicorn_args: tuple = (), **settings):
         self.port = free_port()
         self.access_log = log_dir / f"access-{self.port}.log"
+        # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks workers.
+        self.error_log = log_dir / f"error-{self.port}.log"
         env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": database_uri,
                "FLASK_AUTH_JWT_SECRET": jwt_secret}
         env.update({f"FLASK_{name}": str(value) for name, value in settings.items()})
@@ -33,14 +35,16 @@ class Gunicorn:
              "--workers", str(workers), *gunicorn_args,
              "--bind", f"127.0.0.1:{self.port}", "--access-logfile", str(self.access_log),
              "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=(errors := self.error_log.open("wb")))
+        self._errors = errors
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+                raise RuntimeError(self.error_log.read_text()[-2000:])
             try:
                 if request(self.port, "GET", "/readyz")[0] == 200:
                     return
@@ -63,7 +67,8 @@ class Gunicorn:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        self.process.stderr.close()
+            self.process.wait(10)
+        self._errors.close()
 
 
 def request(port: int, method: str, path: str, body=None, headers=None, timeout: float = 10):
@@ -75,6 +80,8 @@ def request(port: int, method: str, path: str, body=None, headers=None, timeout:
             "Content-Type": "application/json", **(headers or {})})
         response = connection.getresponse()
         data = response.read()
-        return response.status, json.loads(data) if data else None, dict(response.getheaders())
+        is_json = response.getheader("Content-Type", "").startswith("application/json")
+        body = json.loads(data) if data and is_json else data.decode(errors="replace") or None
+        return response.status, body, dict(response.getheaders())
     finally:
         connection.close()

@@ -21,7 +21,11 @@ bp = Blueprint("checks", __name__, url_prefix="/v1/check")
 
 
 def authenticate() -> None:
-    """Know the service key from memory, or from a fresh read (so a new key works at once)."""
+    """Know the service key from memory, or from a fresh read (so a new key works at once).
+
+    This only keeps anonymous callers from reaching validation; the answer's own state checks
+    the key again (answered), so a revoked key is refused as fresh as the answer is.
+    """
     engine = current_engine()
     state = engine.state
     if state is None or not auth.is_service_key(state):
@@ -47,12 +51,19 @@ def state_for(consistency) -> State:
 DECISION = DecisionSchema()
 
 
+def answered(consistency) -> State:
+    """The state to answer from, with the caller's key checked against that same state."""
+    state = state_for(consistency)
+    auth.service_key(state)
+    return state
+
+
 @bp.post("")
 @doc("Decide one check", body=CheckSchema, response=DecisionSchema, auth="service")
 def check():
     authenticate()
     args = load_check(request.get_json())
-    state = state_for(args["consistency"])
+    state = answered(args["consistency"])
     return DECISION.dump({**state.decide(args, args["explain"]), "revision": state.revision})
 
 
@@ -62,7 +73,7 @@ def check():
 def check_batch():
     authenticate()
     args = load_batch(request.get_json())
-    state = state_for(args["consistency"])
+    state = answered(args["consistency"])
     # The results are plain {"allowed", "explanation"?} dicts already: BatchDecisionSchema
     # documents them; dumping 1000 of them through it would only cost time.
     return {"results": [state.decide(item, item["explain"]) for item in args["checks"]],

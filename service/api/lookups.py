@@ -24,7 +24,7 @@ from ..schemas.lookups import (
     ProjectsLookupSchema,
 )
 from ..state import State
-from .checks import state_for
+from .checks import answered, state_for
 from .guard import org_member
 from .io import body, query
 
@@ -68,9 +68,12 @@ def project_id(state: State, org: int, slug: str | None) -> int | None:
 @doc("Everything a member may do at a place, with the grant that gives it",
      query=PermissionsQuery, response=PermissionsSchema, auth="service")
 def permissions(org, member_id):
-    service_or_owner(org, authenticate())
+    is_service = authenticate()
+    service_or_owner(org, is_service)
     args = query(PermissionsQuery())
     state = current_engine().fresh(db.session)
+    if is_service:
+        auth.service_key(state)
     found_org = org_id(state, org)
     place = project_id(state, found_org, args["project"])
     members.get(db.session, db.session.get(Organization, found_org), member_id)  # 404 if not ours
@@ -86,7 +89,7 @@ def lookup_projects():
     is_service = authenticate()
     args = body(ProjectsLookupSchema())
     service_or_owner(args["org"], is_service)
-    state = state_for(args["consistency"])
+    state = answered(args["consistency"]) if is_service else state_for(args["consistency"])
     found_org = org_id(state, args["org"])
     member = state.member_id(found_org, args["member"])
     bit = permission_bit(args["resource"], args["action"])
@@ -101,7 +104,7 @@ def lookup_members():
     is_service = authenticate()
     args = body(MembersLookupSchema())
     service_or_owner(args["org"], is_service)
-    state = state_for(args["consistency"])
+    state = answered(args["consistency"]) if is_service else state_for(args["consistency"])
     found_org = org_id(state, args["org"])
     place = project_id(state, found_org, args["project"])
     allowed = state.members_allowed(found_org, place,
