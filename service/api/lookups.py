@@ -64,6 +64,15 @@ def project_id(state: State, org: int, slug: str | None) -> int | None:
     return found
 
 
+def lookup_request(schema) -> tuple[dict, State, int]:
+    """Authenticate, read the body, authorize for its org, and pick the state to answer from."""
+    is_service = authenticate()
+    args = body(schema)
+    service_or_owner(args["org"], is_service)
+    state = answered(args["consistency"]) if is_service else state_for(args["consistency"])
+    return args, state, org_id(state, args["org"])
+
+
 @bp.get("/v1/orgs/<org>/members/<int:member_id>/permissions")
 @doc("Everything a member may do at a place, with the grant that gives it",
      query=PermissionsQuery, response=PermissionsSchema, auth="service")
@@ -86,11 +95,7 @@ def permissions(org, member_id):
 @doc("The projects where a member may do something", body=ProjectsLookupSchema,
      response=ProjectsFoundSchema, auth="service")
 def lookup_projects():
-    is_service = authenticate()
-    args = body(ProjectsLookupSchema())
-    service_or_owner(args["org"], is_service)
-    state = answered(args["consistency"]) if is_service else state_for(args["consistency"])
-    found_org = org_id(state, args["org"])
+    args, state, found_org = lookup_request(ProjectsLookupSchema())
     member = state.member_id(found_org, args["member"])
     bit = permission_bit(args["resource"], args["action"])
     return {"projects": state.projects_allowing(member, found_org, bit),
@@ -101,11 +106,7 @@ def lookup_projects():
 @doc("Who may do something in a project (or the org scope), paginated",
      body=MembersLookupSchema, response=MembersFoundSchema, auth="service")
 def lookup_members():
-    is_service = authenticate()
-    args = body(MembersLookupSchema())
-    service_or_owner(args["org"], is_service)
-    state = answered(args["consistency"]) if is_service else state_for(args["consistency"])
-    found_org = org_id(state, args["org"])
+    args, state, found_org = lookup_request(MembersLookupSchema())
     place = project_id(state, found_org, args["project"])
     allowed = state.members_allowed(found_org, place,
                                     permission_bit(args["resource"], args["action"]))
