@@ -1,9 +1,10 @@
 """Keep this process's decision state at the database's revision, catching up incrementally.
 
 Every committed change that decisions depend on has a row in `changes` with a gap-free revision.
-A fresh read asks for the rows after our revision (one indexed query, usually empty) and
-re-reads only what they name. Loading reads the revision first: whatever commits during the load
-is in a later change row, replayed on the next read, and replaying is idempotent.
+A fresh read costs one autocommit round trip for the newest revision; only when we are behind
+does it read the change rows after ours and re-read just what they name. Loading reads the
+revision first: whatever commits during the load is in a later change row, replayed on the next
+read, and replaying is idempotent.
 """
 
 import threading
