@@ -48,12 +48,23 @@ ROUTE_LIMITS = {
 }
 
 
+# Checks and lookups carry no route limit: let the limiter step aside at once on the hot path.
+UNLIMITED = frozenset(("checks.check", "checks.check_batch", "lookups.lookup_projects",
+                       "lookups.lookup_members", "lookups.permissions", "health.healthz",
+                       "health.readyz"))
+
+
+def _unlimited() -> bool:
+    return request.endpoint in UNLIMITED
+
+
 def init_app(app: Flask) -> None:
     """Call after the blueprints are registered: it wraps this app's own view functions."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     limiter = Limiter(key_func=get_remote_address)
     limiter.init_app(app)
+    limiter.request_filter(_unlimited)
     app.extensions["rolegate.limiter"] = limiter
     for endpoint, arguments in ROUTE_LIMITS.items():
         app.view_functions[endpoint] = limiter.limit(**arguments)(app.view_functions[endpoint])

@@ -1,16 +1,21 @@
 """Structured JSON logs with a request id. A line names the path, never the query string, a
 header or a body, so no token or key can reach a log."""
 
+import itertools
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from flask import Flask, g, request
 
 REQUEST_ID = re.compile(r"\A[A-Za-z0-9._-]{1,64}\Z")
+# Successful checks are the hot path (thousands a second): they are not logged one by one;
+# every other request, and every check that fails, is.
+QUIET_WHEN_OK = frozenset(("checks.check", "checks.check_batch"))
 log = logging.getLogger("rolegate.requests")
+_process, _sequence = secrets.token_hex(4), itertools.count(1)
 
 
 class JSONFormatter(logging.Formatter):
@@ -34,13 +39,15 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def start():
         offered = request.headers.get("X-Request-Id", "")
-        g.request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
+        g.request_id = (offered if offered and REQUEST_ID.match(offered)
+                        else f"{_process}-{next(_sequence):x}")
         g.started = time.perf_counter()
 
     @app.after_request
     def finish(response):
         response.headers["X-Request-Id"] = g.get("request_id", "")
-        if app.config.get("LOG_REQUESTS", True):
+        quiet = response.status_code < 400 and request.endpoint in QUIET_WHEN_OK
+        if app.config.get("LOG_REQUESTS", True) and not quiet:
             log.info("request", extra={"fields": {
                 "request_id": g.get("request_id"), "method": request.method,
                 "path": request.path, "status": response.status_code,

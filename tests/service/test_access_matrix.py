@@ -92,3 +92,19 @@ def test_another_orgs_ids_answer_like_missing_ids(client, as_member, acme, metho
                    {"member": 999999, "invitation": 999999})
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json == missing.json
+
+
+ACME_CALLERS = ["org_owner", *NOT_OWNERS]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OWNER_ONLY)
+@pytest.mark.parametrize("caller", ACME_CALLERS)
+def test_no_role_in_one_org_reaches_another(client, as_member, acme, world, caller, method,
+                                            path, body):
+    """Every role and scope of acme against globex's endpoints and ids: never a success, and
+    the same answer as for an organization that does not exist."""
+    headers = as_member(CAST[caller][0])
+    foreign = call(client, headers, method, path.replace("/acme/", "/globex/"), body, acme)
+    missing = call(client, headers, method, path.replace("/acme/", "/nope/"), body, acme)
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json == missing.json
