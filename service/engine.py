@@ -41,12 +41,9 @@ class Engine:
         """Take revision announcements (see notify.Listener) to shorten minimize_latency lag."""
         self._listener = listener
 
-    def notice(self, revision: int | None) -> None:
-        """Revision exists somewhere; None: we may have missed some, so re-read before trusting."""
-        if revision is None:
-            self.fresh_at = 0.0
-        else:
-            self._announced = max(self._announced, revision)
+    def notice(self, revision: int) -> None:
+        """Another process committed this revision: read before answering from memory again."""
+        self._announced = max(self._announced, revision)
 
     def recent(self, session: Session) -> State:
         """minimize_latency: memory while it is within the staleness bound and nothing newer is

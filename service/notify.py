@@ -1,8 +1,8 @@
 """Tell other processes and hosts that a revision exists: PostgreSQL NOTIFY, inside the commit.
 
 The message is only a hint to catch up sooner. Correctness never rests on it: a fresh check
-reads the change log itself, and a minimize_latency check re-reads once its staleness bound has
-passed, so a lost notification costs at most that bound.
+reads the revision itself, and a minimize_latency check re-reads once its staleness bound has
+passed, so a lost notification (or a broken listener) costs at most that bound.
 """
 
 import logging
@@ -30,7 +30,7 @@ def publish(session: Session, revision: int) -> None:
 class Listener:
     """One daemon thread per process that reports each announced revision to `on_revision`."""
 
-    def __init__(self, database_uri: str, on_revision: Callable[[int | None], None]):
+    def __init__(self, database_uri: str, on_revision: Callable[[int], None]):
         url = make_url(database_uri)
         self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._on_revision = on_revision
@@ -52,12 +52,10 @@ class Listener:
             try:
                 with psycopg.connect(self._dsn, autocommit=True, connect_timeout=5) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    self._on_revision(None)  # we may have missed some while away: re-read
                     backoff = 0.1
                     for message in connection.notifies():
                         self._on_revision(int(message.payload))
             except (psycopg.Error, OSError, ValueError) as error:
                 log.warning("revision listener: %s; reconnecting", type(error).__name__)
-                self._on_revision(None)
                 time.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)

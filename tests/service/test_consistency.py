@@ -137,7 +137,7 @@ def through(proxy) -> str:
 @pytest.mark.parametrize("database_uri", ["postgresql"], indirect=True)
 def test_without_the_database_fresh_fails_closed_and_recovers(app_factory, acme, key, pg_proxy):
     reader = app_factory(SQLALCHEMY_DATABASE_URI=through(pg_proxy),
-                         CHECK_MAX_STALENESS_SECONDS=0.5)
+                         CHECK_MAX_STALENESS_SECONDS=2.0)
     client = reader.test_client()
     assert ask(client, key)["allowed"] is True
     pg_proxy.cut()
@@ -146,7 +146,7 @@ def test_without_the_database_fresh_fails_closed_and_recovers(app_factory, acme,
     lagging = client.post("/v1/check", json={**CHECK, "consistency": "minimize_latency"},
                           headers=key)
     assert lagging.status_code == 200  # within the bound, memory may answer
-    time.sleep(0.6)
+    time.sleep(2.1)
     expired = client.post("/v1/check", json={**CHECK, "consistency": "minimize_latency"},
                           headers=key)
     assert expired.status_code == 503 and "allowed" not in expired.json
