@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.servers import ROOT, Gunicorn, free_port, request
+from tests.servers import ROOT, Gunicorn, child_pids, free_port, wait_answering
 
 from . import seed, workload
 from .inprocess import write_policy_csv
@@ -33,11 +33,11 @@ class CasbinFlask:
              "--bind", f"127.0.0.1:{self.port}", "bench.peers.casbin_app:app"],
             cwd=ROOT, env={**os.environ, "CASBIN_POLICY": str(self.policy)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait(self.port, "GET", "/healthz", self.process)
+        wait_answering(self.process, self.port, "/healthz")
         self.ready_s = time.perf_counter() - started
 
     def pids(self) -> list[int]:
-        return [self.process.pid, *_children(self.process.pid)]
+        return [self.process.pid, *child_pids(self.process.pid)]
 
     def stop(self):
         self.process.terminate()
@@ -52,7 +52,7 @@ class Cerbos:
             env={**os.environ, "CERBOS_NO_TELEMETRY": "1"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.port = 3592
-        _wait(self.port, "GET", "/_cerbos/health", self.process)
+        wait_answering(self.process, self.port, "/_cerbos/health")
         self.ready_s = time.perf_counter() - started
 
     def pids(self) -> list[int]:
@@ -61,25 +61,6 @@ class Cerbos:
     def stop(self):
         self.process.terminate()
         self.process.wait(10)
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
-
-
-def _wait(port, method, path, process, timeout=600):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server on {port} exited with {process.returncode}")
-        try:
-            if request(port, method, path)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"server on {port} not ready")
 
 
 # Bodies: the same checks in each system's own words.

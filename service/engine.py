@@ -14,6 +14,7 @@ from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -196,6 +197,4 @@ def _service_keys(session: Session) -> dict[str, int]:
 
 
 def current_engine() -> Engine:
-    from flask import current_app
-
     return current_app.extensions["rolegate.engine"]

@@ -21,8 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
-ROLE_NAMES = ("viewer", "support", "owner")
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

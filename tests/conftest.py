@@ -5,9 +5,11 @@ import re
 import threading
 from email import message_from_bytes, policy
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from service import create_app
 from service.engine import current_engine
@@ -62,6 +64,17 @@ SMTP = {}
 @pytest.fixture(autouse=True)
 def _smtp_settings(smtp_server):
     SMTP.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+
+
+def pg_dsn() -> str:
+    """TEST_DATABASE_URL as plain psycopg wants it."""
+    return make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def pg_sql(query: str, *params) -> list[tuple]:
+    """Read the PostgreSQL test database directly, beside the service under test."""
+    with psycopg.connect(pg_dsn()) as connection:
+        return connection.execute(query, params or None).fetchall()
 
 
 def app_config(database_uri: str, **overrides) -> dict:

@@ -40,26 +40,18 @@ class Gunicorn:
         self._errors = errors
         self._wait_ready()
 
-    def _wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.error_log.read_text()[-2000:])
-            try:
-                if request(self.port, "GET", "/readyz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError("gunicorn did not become ready")
+    def _wait_ready(self) -> None:
+        try:
+            wait_answering(self.process, self.port, "/readyz")
+        except RuntimeError:
+            raise RuntimeError(self.error_log.read_text()[-2000:]) from None
 
     def pids_that_served(self, path: str) -> set[str]:
         lines = self.access_log.read_text().splitlines()
         return {line.split()[0] for line in lines if f" {path} " in line}
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        return child_pids(self.process.pid)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -85,3 +77,23 @@ def request(port: int, method: str, path: str, body=None, headers=None, timeout:
         return response.status, body, dict(response.getheaders())
     finally:
         connection.close()
+
+
+def wait_answering(process, port: int, path: str, timeout: float = 600) -> None:
+    """Return once GET path answers 200; raise if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on {port} exited with {process.returncode}")
+        try:
+            if request(port, "GET", path)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing answers on {port}")
+
+
+def child_pids(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []

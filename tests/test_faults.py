@@ -7,11 +7,10 @@ import signal
 import threading
 import time
 
-import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import JWT_SECRET, PG_URL, bearer
+from tests.conftest import JWT_SECRET, PG_URL, bearer, pg_sql
 from tests.proxy import Proxy
 from tests.servers import Gunicorn, request
 
@@ -22,11 +21,6 @@ pytestmark = [
 CHECK = {"member": "m@acme.test", "org": "acme", "project": "web", "resource": "users",
          "action": "write"}
 
-
-def sql(query: str, *params):
-    dsn = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn) as connection:
-        return connection.execute(query, params or None).fetchall()
 
 
 ACTIVE_ROLES = "SELECT role FROM grants WHERE membership_id = %s AND revoked_at IS NULL"
@@ -46,7 +40,7 @@ def test_without_the_database_writes_and_checks_fail_closed(app_factory, world, 
             host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
         client, owner = app.test_client(), as_member("owner@acme.test")
         assert client.post("/v1/check", json=CHECK, headers=key).json["allowed"] is True
-        before = sql("SELECT count(*), max(revision) FROM changes")
+        before = pg_sql("SELECT count(*), max(revision) FROM changes")
         proxy.cut()
         for _ in range(3):
             write = client.put(f"/v1/orgs/acme/members/{member}/access", json=access("viewer"),
@@ -55,8 +49,8 @@ def test_without_the_database_writes_and_checks_fail_closed(app_factory, world, 
                 "code", "status", "message", "errors"}
             check = client.post("/v1/check", json=CHECK, headers=key)
             assert check.status_code == 503 and "allowed" not in check.json
-        assert sql("SELECT count(*), max(revision) FROM changes") == before  # nothing partial
-        assert sql(ACTIVE_ROLES, member) == [("support",)]
+        assert pg_sql("SELECT count(*), max(revision) FROM changes") == before  # nothing partial
+        assert pg_sql(ACTIVE_ROLES, member) == [("support",)]
         proxy.restore()
         assert client.put(f"/v1/orgs/acme/members/{member}/access", json=access("viewer"),
                           headers=owner).status_code == 200  # recovered without a restart
@@ -100,13 +94,13 @@ def test_a_worker_killed_mid_request_loses_nothing_committed(app, world, databas
     finally:
         server.stop()
     assert len(killed) == 3 and len(acknowledged) >= 100
-    revisions = [row[0] for row in sql("SELECT revision FROM changes ORDER BY revision")]
+    revisions = [row[0] for row in pg_sql("SELECT revision FROM changes ORDER BY revision")]
     assert revisions == list(range(1, len(revisions) + 1))  # gap-free log
-    assert sql("SELECT revision FROM policy_revision")[0][0] == revisions[-1]
+    assert pg_sql("SELECT revision FROM policy_revision")[0][0] == revisions[-1]
     assert {revision for revision, _, _ in acknowledged} <= set(revisions)
     for member in members:
         last = [row for row in acknowledged if row[1] == member][-1]
         later_unknown = [row for row in unknown if row[1] == member]
-        roles = sql(ACTIVE_ROLES, member)
+        roles = pg_sql(ACTIVE_ROLES, member)
         assert len(roles) == 1
         assert roles[0][0] == last[2] or later_unknown

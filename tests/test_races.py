@@ -2,11 +2,9 @@
 
 import threading
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
-from tests.conftest import JWT_SECRET, PG_URL, bearer
+from tests.conftest import JWT_SECRET, PG_URL, bearer, pg_sql
 from tests.servers import Gunicorn, request
 
 pytestmark = [
@@ -40,11 +38,6 @@ def at_once(*calls):
     return results
 
 
-def sql(query: str):
-    dsn = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn) as connection:
-        return connection.execute(query).fetchall()
-
 
 def test_two_owners_removing_each_other_never_leave_none(app, world, server):
     world.org("acme")
@@ -64,7 +57,7 @@ def test_two_owners_removing_each_other_never_leave_none(app, world, server):
                 server.port, m, f"/v1/orgs/acme/members/{a}{s}", b_, as_b))
         statuses = sorted(status for status, _, _ in results)
         outcomes.append(statuses)
-        owners = sql("SELECT count(*) FROM grants JOIN memberships m ON m.id = membership_id "
+        owners = pg_sql("SELECT count(*) FROM grants JOIN memberships m ON m.id = membership_id "
                      "WHERE scope = 'org' AND role = 'owner' AND revoked_at IS NULL")[0][0]
         assert owners == 1, results  # exactly one removal won
         # the loser: 409 (last Owner), or, once the winner removed it, 403 (demoted) / 404 (gone)
@@ -86,7 +79,7 @@ def test_one_invitation_accepted_twice_at_once(app, client, world, server, mailb
             server.port, "POST", "/v1/invitations/accept", b, h)] * 3)
         statuses = sorted(status for status, _, _ in results)
         assert statuses == [200, 410, 410], results
-    grants = sql("SELECT count(*) FROM grants JOIN memberships m ON m.id = membership_id "
+    grants = pg_sql("SELECT count(*) FROM grants JOIN memberships m ON m.id = membership_id "
                  "JOIN people p ON p.id = m.person_id WHERE p.email LIKE 'new%'")[0][0]
     assert grants == 10
 
@@ -99,7 +92,7 @@ def test_the_same_email_invited_twice_at_once(app, world, server, mailbox):
         results = at_once(*[lambda b=body: request(server.port, "POST",
                                                    "/v1/orgs/acme/invitations", b, head)] * 3)
         assert sorted(status for status, _, _ in results) == [201, 409, 409], results
-    rows = sql("SELECT email, count(*) FROM invitations WHERE state = 'open' GROUP BY email")
+    rows = pg_sql("SELECT email, count(*) FROM invitations WHERE state = 'open' GROUP BY email")
     assert len(rows) == 10 and all(count == 1 for _, count in rows)
 
 

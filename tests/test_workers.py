@@ -5,11 +5,10 @@ import threading
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from adapters.vocabulary import RESOURCES
 from tests import reference
-from tests.conftest import JWT_SECRET, PG_URL, bearer
+from tests.conftest import JWT_SECRET, PG_URL, bearer, pg_dsn
 from tests.servers import Gunicorn, request
 
 pytestmark = [
@@ -44,9 +43,6 @@ def seeded(app, world):
     return {"initial": initial, "ids": ids, "owner": bearer(app, "owner@acme.test"),
             "key": {"Authorization": f"Bearer {world.service_key()}"}}
 
-
-def pg_dsn() -> str:
-    return make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def history_at(initial, changes, member, revision):

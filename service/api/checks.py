@@ -26,11 +26,16 @@ def authenticate() -> None:
     This only keeps anonymous callers from reaching validation; the answer's own state checks
     the key again (answered), so a revoked key is refused as fresh as the answer is.
     """
+    auth.service_key(state_knowing_key())
+
+
+def state_knowing_key() -> State:
+    """Memory if it knows the caller's key; else a fresh read (so a new key works at once)."""
     engine = current_engine()
     state = engine.state
     if state is None or not auth.is_service_key(state):
         state = engine.fresh(db.session)
-    auth.service_key(state)
+    return state
 
 
 def state_for(consistency) -> State:

@@ -24,7 +24,7 @@ from ..schemas.lookups import (
     ProjectsLookupSchema,
 )
 from ..state import State
-from .checks import answered, state_for
+from .checks import answered, state_for, state_knowing_key
 from .guard import org_member
 from .io import body, query
 
@@ -33,9 +33,7 @@ bp = Blueprint("lookups", __name__)
 
 def authenticate() -> bool:
     """True for a service key; False for a valid member token; 401 for anything else."""
-    state = current_engine().state
-    if state is None or not auth.is_service_key(state):
-        state = current_engine().fresh(db.session)
+    state = state_knowing_key()
     if auth.is_service_key(state):
         return True
     auth.member_email(state)

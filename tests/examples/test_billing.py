@@ -7,8 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import JWT_SECRET, bearer
-from tests.servers import ROOT, Gunicorn, free_port, request
-from tests.systems_wait import wait_ready
+from tests.servers import ROOT, Gunicorn, free_port, request, wait_answering
 
 
 @pytest.fixture
@@ -27,7 +26,7 @@ def start_billing(env: dict) -> tuple[subprocess.Popen, int]:
          "examples.billing.app:create_app()"],
         cwd=ROOT, env={**os.environ, "BILLING_SECRET_KEY": "billing-" + "s" * 32, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_ready(process, port)
+    wait_answering(process, port, "/healthz", timeout=30)
     return process, port
 
 
